@@ -1,0 +1,4 @@
+/**
+ * Implementation details of the façade; not API.
+ */
+package io.tenantdb.core.internal;

@@ -1,0 +1,2 @@
+/** The runnable quickstart: two tenants on every engine. */
+package io.tenantdb.examples;

@@ -1,0 +1,4 @@
+/**
+ * Implementation details of the tenancy module; not API.
+ */
+package io.tenantdb.tenancy.internal;
