@@ -14,8 +14,14 @@ public final class MetricNames {
 
     /** Timer per engine, operation, kind, outcome and tenant tag, with a percentile histogram. */
     public static final String OPERATION = "tenantdb.operation";
-    /** Timer per engine only, with client-side p50/p95/p99 over a short window (drives the latency alert). */
+    /** Timer per engine only: count, total and max of every operation of the engine. */
     public static final String ENGINE_LATENCY = "tenantdb.engine.latency";
+    /**
+     * Gauge per engine and {@code quantile} (0.5, 0.95, 0.99): the latency at that quantile over the
+     * last 30 to 60 seconds, in seconds (drives the latency alert). Prometheus:
+     * {@code tenantdb_engine_latency_recent_seconds}.
+     */
+    public static final String ENGINE_LATENCY_RECENT = "tenantdb.engine.latency.recent";
     /** Counter of failed operations per engine, operation, tenant tag, exception simple name and transient flag. */
     public static final String ERRORS = "tenantdb.operation.errors";
     /** Counter of operations that timed out, per engine, operation and tenant tag. */
@@ -62,7 +68,7 @@ public final class MetricNames {
 
     /** @return every name above, for checks such as the dashboard test */
     public static List<String> all() {
-        return List.of(OPERATION, ENGINE_LATENCY, ERRORS, TIMEOUTS, ITEMS, SLOW, TRACKED_TENANTS, HEALTH_STATUS,
+        return List.of(OPERATION, ENGINE_LATENCY, ENGINE_LATENCY_RECENT, ERRORS, TIMEOUTS, ITEMS, SLOW, TRACKED_TENANTS, HEALTH_STATUS,
                 POOL_ACQUIRED, POOL_IDLE, POOL_PENDING, POOL_MAX, POOL_COUNT, ALERTS, ALERTS_ACTIVE,
                 CACHE_REQUESTS, CACHE_HIT_RATIO, CACHE_LOADS, CACHE_INVALIDATIONS, CACHE_SIZE);
     }

@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.tenantdb.core.DatabaseType;
@@ -17,6 +16,7 @@ import io.tenantdb.core.TenantId;
 import io.tenantdb.core.exception.EngineUnavailableException;
 import io.tenantdb.core.exception.OperationTimeoutException;
 import io.tenantdb.core.exception.TenantDbException;
+import io.tenantdb.observability.internal.LatencyWindow;
 import io.tenantdb.observability.internal.TenantTagger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,7 +53,8 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>It records (names in {@link MetricNames}): a timer per engine, operation, kind, outcome
  * ({@code success}/{@code error}/{@code cancel}) and tenant tag, with a percentile histogram; a
- * per-engine latency timer with p50/p95/p99; error counters by exception simple name and transient
+ * per-engine latency timer, and per-engine p50/p95/p99 gauges over the last 30 to 60 seconds
+ * (recorded lock-free, see {@link MetricNames#ENGINE_LATENCY_RECENT}); error counters by exception simple name and transient
  * flag; timeouts; and the items a multi-valued operation streamed. The tenant tag keeps cardinality
  * bounded: the top-N tenants by traffic keep their own tag, every other tenant is {@code other}, and
  * the meters of a tenant that drops out of the top-N are removed.
@@ -92,6 +93,10 @@ public final class MetricsOperator implements OperationOperator {
     /** The operation tag of names beyond {@link #MAX_OPERATION_NAMES}. */
     public static final String OTHER_OPERATION = "other";
 
+    /** How long each recent-latency histogram records; the gauges cover one to two such periods. */
+    private static final Duration RECENT_PERIOD = Duration.ofSeconds(30);
+    private static final double[] RECENT_QUANTILES = {0.5, 0.95, 0.99};
+
     private static final Logger SLOW_LOG = LoggerFactory.getLogger("io.tenantdb.observability.slow");
     private static final Logger LOG = LoggerFactory.getLogger(MetricsOperator.class);
 
@@ -100,6 +105,7 @@ public final class MetricsOperator implements OperationOperator {
     private final TenantTagger tenants;
     private final long slowNanos;
     private final Map<DatabaseType, Timer> engineLatency = new EnumMap<>(DatabaseType.class);
+    private final Map<DatabaseType, LatencyWindow> recentLatency = new EnumMap<>(DatabaseType.class);
     private final LongAdder operations = new LongAdder();
     private final LongAdder connectionFailures = new LongAdder();
     private final ConcurrentHashMap<String, TenantWindow> windows = new ConcurrentHashMap<>();
@@ -129,12 +135,18 @@ public final class MetricsOperator implements OperationOperator {
         this.tenants = new TenantTagger(b.topTenants, capacity, b.decayEvery, this::forgetTenant);
         for (DatabaseType type : DatabaseType.values()) {
             engineLatency.put(type, Timer.builder(MetricNames.ENGINE_LATENCY)
-                    .description("latency of every operation of an engine, with short-window percentiles")
+                    .description("latency of every operation of an engine")
                     .tag("engine", type.id())
-                    .publishPercentiles(0.5, 0.95, 0.99)
-                    .distributionStatisticExpiry(Duration.ofMinutes(1))
-                    .distributionStatisticBufferLength(3)
                     .register(registry));
+            LatencyWindow window = new LatencyWindow(RECENT_PERIOD, System::nanoTime);
+            recentLatency.put(type, window);
+            for (double q : RECENT_QUANTILES) {
+                Gauge.builder(MetricNames.ENGINE_LATENCY_RECENT, window, w -> w.percentileMillis(q * 100) / 1_000)
+                        .description("latency percentile of an engine over the last 30 to 60 seconds")
+                        .tags("engine", type.id(), "quantile", Double.toString(q))
+                        .baseUnit("seconds")
+                        .register(registry);
+            }
         }
         Gauge.builder(MetricNames.TRACKED_TENANTS, tenants, t -> t.tagged().size())
                 .description("tenants holding their own tenant tag (the top-N by traffic)")
@@ -199,18 +211,14 @@ public final class MetricsOperator implements OperationOperator {
     }
 
     /**
-     * The highest p99 latency over every engine, over the last minute or so.
+     * The highest p99 latency over every engine, over the last 30 to 60 seconds.
      *
      * @return milliseconds; 0 when nothing ran recently
      */
     public double latencyP99Millis() {
         double max = 0;
-        for (Timer timer : engineLatency.values()) {
-            for (ValueAtPercentile v : timer.takeSnapshot().percentileValues()) {
-                if (v.percentile() == 0.99) {
-                    max = Math.max(max, v.value(TimeUnit.MILLISECONDS));
-                }
-            }
+        for (LatencyWindow window : recentLatency.values()) {
+            max = Math.max(max, window.percentileMillis(99));
         }
         return max;
     }
@@ -381,6 +389,7 @@ public final class MetricsOperator implements OperationOperator {
                             .register(registry));
             timer.record(nanos, TimeUnit.NANOSECONDS);
             engineLatency.get(op.engine()).record(nanos, TimeUnit.NANOSECONDS);
+            recentLatency.get(op.engine()).record(nanos);
             if (multi) {
                 Counter counter = (Counter) hot.computeIfAbsent(
                         new MeterKey(MetricNames.ITEMS, engine, operation, tenantTag, "", ""),
