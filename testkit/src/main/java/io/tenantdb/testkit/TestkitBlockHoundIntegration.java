@@ -29,6 +29,16 @@ import reactor.blockhound.integration.BlockHoundIntegration;
  *       read ({@code DeserializerCache._createAndCacheValueDeserializer}, a {@code ReentrantLock}
  *       since 2.17), contended when two event loops decode the same type for the first time at
  *       once. Once built, reading takes no lock.</li>
+ *   <li>cancelling a periodic Reactor task ({@code Flux.interval} on the parallel scheduler) from
+ *       an event loop: {@code PeriodicWorkerTask}, {@code InstantPeriodicWorkerTask} and
+ *       {@code PeriodicSchedulerTask.dispose} remove the task from the
+ *       {@code ScheduledThreadPoolExecutor}'s queue under its short lock, contended when the
+ *       scheduler thread polls the queue at that moment. Reactor's own integration allows exactly
+ *       this for the one-shot {@code SchedulerTask} and {@code WorkerTask}, not yet for these.</li>
+ *   <li>Netty loading its native transport library ({@code NativeLibraryLoader.load}: reads the
+ *       {@code .so} out of its jar once per JVM, during class initialisation), which happens on
+ *       whichever thread opens the first connection, e.g. a health check on the parallel
+ *       scheduler.</li>
  * </ul>
  */
 public final class TestkitBlockHoundIntegration implements BlockHoundIntegration {
@@ -48,6 +58,12 @@ public final class TestkitBlockHoundIntegration implements BlockHoundIntegration
         builder.allowBlockingCallsInside("com.mongodb.internal.connection.DefaultConnectionPool$AsyncWorkManager", "enqueue");
         builder.allowBlockingCallsInside("com.fasterxml.jackson.databind.deser.DeserializerCache",
                 "_createAndCacheValueDeserializer");
+        // Reactor allows SchedulerTask.dispose and WorkerTask.dispose; their periodic siblings take
+        // the same executor queue lock when cancelled
+        builder.allowBlockingCallsInside("reactor.core.scheduler.PeriodicWorkerTask", "dispose");
+        builder.allowBlockingCallsInside("reactor.core.scheduler.InstantPeriodicWorkerTask", "dispose");
+        builder.allowBlockingCallsInside("reactor.core.scheduler.PeriodicSchedulerTask", "dispose");
+        builder.allowBlockingCallsInside("io.netty.util.internal.NativeLibraryLoader", "load");
         // A driver may swallow the error inside its Netty pipeline (the symptom is then a timeout
         // far away); print where the blocking call came from before failing, so it can be found.
         builder.blockingMethodCallback(method -> {
