@@ -29,6 +29,7 @@ import io.tenantdb.core.TenantId;
 import io.tenantdb.core.config.DatabaseConfig;
 import io.tenantdb.core.config.Secret;
 import io.tenantdb.core.session.SqlSession;
+import io.tenantdb.core.session.Statement;
 import io.tenantdb.postgresql.PostgresRls;
 import io.tenantdb.testkit.ServerEndpoint;
 import io.tenantdb.testkit.TestServers;
@@ -53,6 +54,10 @@ import reactor.util.context.Context;
  *   <li>{@code pg_select_raw}: schema strategy, unqualified SQL (tenantdb binds {@code search_path} at session
  *       level, recorded per pooled connection: with one tenant the connections stay bound, no extra round
  *       trip) ÷ raw r2dbc-postgresql + r2dbc-pool running the schema-qualified statement on the same table.</li>
+ *   <li>Every tenantdb side maps its row where it arrives ({@code query(statement, row -> ..)}), as the raw
+ *       side's {@code Result.map} does; {@code pg_select_raw_rows} is {@code pg_select_raw} through
+ *       {@code query(..)}{@code -> Row} instead, which copies every column of each row out before the
+ *       connection goes back.</li>
  *   <li>{@code pg_select_raw_schemaq}: the same with {@code {schema}.tracks} (no binding).</li>
  *   <li>{@code pg_select_raw_rls}: row-level security ÷ raw with {@code WHERE tenant_id = $1 AND id = $2}.</li>
  *   <li>{@code pg_select_raw_db}: database per tenant ÷ raw pool on that database.</li>
@@ -78,7 +83,7 @@ final class PgCases implements BenchCase {
 
     @Override
     public List<String> ids() {
-        return List.of("pg_select_raw", "pg_select_raw_schemaq", "pg_select_spring", "pg_select_jdbc", "pg_select_vertx",
+        return List.of("pg_select_raw", "pg_select_raw_rows", "pg_select_raw_schemaq", "pg_select_spring", "pg_select_jdbc", "pg_select_vertx",
                 "pg_select_raw_rls", "pg_select_raw_db", "pg_select_raw_db_fetch0", "pg_select_1k_schema",
                 "pg_select_1k_schemaq", "pg_select_1k_rls");
     }
@@ -108,7 +113,15 @@ final class PgCases implements BenchCase {
     }
 
     private static Side tenantdb(String name, SqlSession sql, String statement, Function<Context, Context> ctx) {
-        return Side.of(name, () -> sql.query(statement, next()).map(r -> r.get(1, String.class)).last().contextWrite(ctx));
+        return Side.of(name, () -> select(sql, statement, next()).contextWrite(ctx));
+    }
+
+    /**
+     * The tenantdb counterpart of {@link Pg#select}: the row is mapped where it arrives (what the raw
+     * side's {@code Result.map} does), so both decode the one column they read.
+     */
+    static Mono<String> select(SqlSession sql, String statement, Object id) {
+        return sql.query(Statement.of(statement, id), row -> row.get(1, String.class)).last();
     }
 
     private void schemaCases(Bench bench, ServerEndpoint s, ConnectionPool raw, Function<Context, Context> ctx) {
@@ -122,6 +135,11 @@ final class PgCases implements BenchCase {
             String qualified = "SELECT id, title FROM \"" + schema + "\".tracks WHERE id = $1";
             Side tenantdb = tenantdb("tenantdb schema", sql, SELECT, ctx);
             bench.compare("pg_select_raw", tenantdb,
+                    Side.of("raw r2dbc-pool", () -> Pg.select(raw, qualified, next())), Common.IN_FLIGHT, "ops");
+            // the same through query(..) -> Row: each row is copied out (every column decoded) so it
+            // outlives the connection
+            bench.compare("pg_select_raw_rows", Side.of("tenantdb schema, rows as Row",
+                            () -> sql.query(SELECT, next()).map(r -> r.get(1, String.class)).last().contextWrite(ctx)),
                     Side.of("raw r2dbc-pool", () -> Pg.select(raw, qualified, next())), Common.IN_FLIGHT, "ops");
             bench.compare("pg_select_raw_schemaq", tenantdb("tenantdb schema {schema}.tracks", sql,
                             "SELECT id, title FROM {schema}.tracks WHERE id = $1", ctx),
@@ -234,7 +252,7 @@ final class PgCases implements BenchCase {
                 AtomicInteger a = new AtomicInteger();
                 AtomicInteger b = new AtomicInteger();
                 bench.compare("pg_select_1k_rls", Side.of("tenantdb row-level security, " + Pg.MANY + " tenants round-robin",
-                                () -> sql.query(SELECT, nextOfMany()).map(r -> r.get(1, String.class)).last()
+                                () -> select(sql, SELECT, nextOfMany())
                                         .contextWrite(contexts.get(Math.floorMod(a.getAndIncrement(), Pg.MANY)))),
                         Side.of("raw r2dbc-pool, WHERE tenant_id, same tenants round-robin", () -> Pg.select(raw, rawSql,
                                 tenants[Math.floorMod(b.getAndIncrement(), Pg.MANY)].value(), nextOfMany())),
@@ -315,7 +333,7 @@ final class PgCases implements BenchCase {
                 AtomicInteger a = new AtomicInteger();
                 AtomicInteger b = new AtomicInteger();
                 bench.compare(c[0], Side.of("tenantdb schema " + c[2] + ", " + Pg.MANY + " tenants round-robin",
-                                () -> sql.query(c[1], nextOfMany()).map(r -> r.get(1, String.class)).last()
+                                () -> select(sql, c[1], nextOfMany())
                                         .contextWrite(contexts.get(Math.floorMod(a.getAndIncrement(), Pg.MANY)))),
                         Side.of("raw r2dbc-pool, schema-qualified, same tenants round-robin", () -> Pg.select(raw,
                                 qualified[Math.floorMod(b.getAndIncrement(), Pg.MANY)], nextOfMany())),
