@@ -41,7 +41,7 @@ public final class BenchMain {
         Bench bench = new Bench(settings, System.out).only(only);
         System.out.println("# tenantdb benchmarks, " + (quick ? "quick" : "full") + " run: " + settings.pairs()
                 + " interleaved pairs of " + settings.trial().toMillis() + " ms trials after " + settings.warmup().toMillis()
-                + " ms warm-up per side; " + Runtime.getRuntime().availableProcessors() + " CPUs, Java "
+                + " to " + settings.maxWarmup().toMillis() + " ms of warm-up pairs (longer while the JIT is busy); " + Runtime.getRuntime().availableProcessors() + " CPUs, Java "
                 + System.getProperty("java.version"));
         long start = System.nanoTime();
         for (BenchCase c : Cases.all()) {

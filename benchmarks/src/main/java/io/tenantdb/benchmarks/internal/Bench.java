@@ -1,6 +1,8 @@
 package io.tenantdb.benchmarks.internal;
 
 import java.io.PrintStream;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -101,7 +103,7 @@ public final class Bench {
     }
 
     private void compare(String id, Side a, Side b, String unit, Function<Side, Trial> runner, Supplier<String> micro) {
-        runWarm(a, b, runner);
+        double warmed = runWarm(a, b, runner);
         int pairs = settings.pairs();
         double[] ratios = new double[pairs];
         double[] aRates = new double[pairs];
@@ -135,6 +137,7 @@ public final class Bench {
         Stats r = Stats.of(ratios);
         String extra = micro == null ? ""
                 : String.format(Locale.ROOT, "; +%.0f ns/op", Stats.of(aNs).median() - Stats.of(bNs).median()) + micro.get();
+        extra += String.format(Locale.ROOT, "; warm-up %.0f s", warmed);
         if (!Double.isNaN(aCpu[0])) {
             // the client's CPU per unit on each side: the server's share of the 2 cores is what is left
             double ac = Stats.of(aCpu).median();
@@ -152,11 +155,35 @@ public final class Bench {
         out.flush();
     }
 
-    private void runWarm(Side a, Side b, Function<Side, Trial> runner) {
-        long until = System.nanoTime() + settings.warmup().toNanos();
-        while (System.nanoTime() < until) {
+    /**
+     * Warms both sides for at least {@link Settings#warmup()}, then (full runs) goes on while the JIT
+     * is still busy: a pair during which the compilers worked more than 2 % of its time is followed
+     * by another, up to {@link Settings#maxWarmup()}. A new code path (a strategy's first case in
+     * the JVM) takes its compiler a minute or more to settle; measured before that, its side pays
+     * for the compilation in throughput and client CPU.
+     */
+    private double runWarm(Side a, Side b, Function<Side, Trial> runner) {
+        long start = System.nanoTime();
+        long min = start + settings.warmup().toNanos();
+        long max = start + settings.maxWarmup().toNanos();
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        boolean measurable = jit != null && jit.isCompilationTimeMonitoringSupported();
+        for (;;) {
+            long pairStart = System.nanoTime();
+            long compiledBefore = measurable ? jit.getTotalCompilationTime() : 0;
             runner.apply(a);
             runner.apply(b);
+            long now = System.nanoTime();
+            if (now >= max) {
+                return (now - start) / 1e9;
+            }
+            if (now < min) {
+                continue;
+            }
+            long compiledMs = measurable ? jit.getTotalCompilationTime() - compiledBefore : 0;
+            if (compiledMs * 1_000_000L * 50 <= now - pairStart) {
+                return (now - start) / 1e9;
+            }
         }
     }
 

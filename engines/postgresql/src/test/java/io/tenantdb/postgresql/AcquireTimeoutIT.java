@@ -77,4 +77,22 @@ class AcquireTimeoutIT {
                 .expectNext("ran").verifyComplete();
         assertThat(as(tenant, pg.poolMetrics()).acquiredSize()).isZero();
     }
+
+    @Test
+    void cancellingAnOperationThatWaitsForAConnectionLeavesNothingAcquiredOrWaiting() {
+        PostgresSession pg = db.session(DatabaseType.POSTGRESQL, PostgresSession.class);
+        Mono<Void> hold = pg.query("SELECT pg_sleep(0.6)").then().contextWrite(TenantContext.of(tenant));
+        // five operations wait for the only connection and are cancelled while they wait
+        Flux<String> waiting = Flux.range(0, 5).flatMap(i -> pg.query("SELECT 'ran'").map(r -> r.get(0, String.class))
+                .next().contextWrite(TenantContext.of(tenant)));
+        StepVerifier.create(Flux.merge(hold.then(Mono.<String>empty()),
+                        waiting.delaySubscription(Duration.ofMillis(100)).take(Duration.ofMillis(150))))
+                .verifyComplete();
+        // the connection comes back once, and the next operations get it at once
+        StepVerifier.create(Flux.range(0, 3).concatMap(i -> pg.query("SELECT 'ran'").map(r -> r.get(0, String.class))
+                        .next().contextWrite(TenantContext.of(tenant))))
+                .expectNext("ran", "ran", "ran").verifyComplete();
+        assertThat(as(tenant, pg.poolMetrics()).acquiredSize()).isZero();
+        assertThat(as(tenant, pg.poolMetrics()).pendingAcquireSize()).isZero();
+    }
 }

@@ -17,9 +17,13 @@ import io.tenantdb.core.spi.Deadlines;
 import io.tenantdb.core.spi.PoolMetricsSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.context.Context;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +33,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -244,9 +249,34 @@ final class PoolRegistry {
      * @return the lease; release it with {@link Lease#release()}
      */
     Mono<Lease> acquire(PoolSpec spec) {
-        return Mono.defer(() -> {
-            Entry entry = lease(spec);
-            AtomicBoolean handedOver = new AtomicBoolean();
+        return new Acquisition(this, spec);
+    }
+
+    /**
+     * One acquisition as one operator (instead of defer, map and doFinally): per subscription the
+     * pool is leased (created when needed), a connection asked of it, and the pool unleased unless
+     * the connection was handed over as a {@link Lease}. A connection that arrives after the
+     * subscriber cancelled goes back to the pool.
+     */
+    private static final class Acquisition extends Mono<Lease> {
+
+        private final PoolRegistry registry;
+        private final PoolSpec spec;
+
+        Acquisition(PoolRegistry registry, PoolSpec spec) {
+            this.registry = registry;
+            this.spec = spec;
+        }
+
+        @Override
+        public void subscribe(CoreSubscriber<? super Lease> actual) {
+            Entry entry;
+            try {
+                entry = registry.lease(spec);
+            } catch (Throwable e) {
+                Operators.error(actual, e);
+                return;
+            }
             Mono<Connection> connection = entry.pool.create();
             if (entry.acquireTimeout != null) {
                 // the pool's own maxAcquireTime is off: Mono.timeout per acquisition costs a scheduled
@@ -254,17 +284,80 @@ final class PoolRegistry {
                 connection = Deadlines.shared().bound(connection, entry.acquireTimeout, entry.acquireTimedOut,
                         RETURN_LATE_CONNECTION);
             }
-            return connection
-                    .map(c -> {
-                        handedOver.set(true);
-                        return new Lease(this, entry, c);
-                    })
-                    .doFinally(signal -> {
-                        if (!handedOver.get()) {
-                            unlease(entry);
-                        }
-                    });
-        });
+            connection.subscribe(new Handover(actual, registry, entry));
+        }
+    }
+
+    private static final class Handover implements CoreSubscriber<Connection>, Subscription {
+
+        private static final int WAITING = 0;
+        private static final int HANDED_OVER = 1;
+        private static final int GIVEN_UP = 2;
+        private static final AtomicIntegerFieldUpdater<Handover> STATE =
+                AtomicIntegerFieldUpdater.newUpdater(Handover.class, "state");
+
+        private final CoreSubscriber<? super Lease> actual;
+        private final PoolRegistry registry;
+        private final Entry entry;
+        private Subscription upstream;
+        private volatile int state;
+
+        Handover(CoreSubscriber<? super Lease> actual, PoolRegistry registry, Entry entry) {
+            this.actual = actual;
+            this.registry = registry;
+            this.entry = entry;
+        }
+
+        @Override
+        public Context currentContext() {
+            return actual.currentContext();
+        }
+
+        @Override
+        public void onSubscribe(Subscription s) {
+            if (Operators.validate(upstream, s)) {
+                upstream = s;
+                actual.onSubscribe(this);
+            }
+        }
+
+        @Override
+        public void onNext(Connection c) {
+            if (STATE.compareAndSet(this, WAITING, HANDED_OVER)) {
+                actual.onNext(new Lease(registry, entry, c));
+            } else {
+                RETURN_LATE_CONNECTION.accept(c);
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            giveUp();
+            actual.onError(t);
+        }
+
+        @Override
+        public void onComplete() {
+            giveUp();
+            actual.onComplete();
+        }
+
+        @Override
+        public void request(long n) {
+            upstream.request(n);
+        }
+
+        @Override
+        public void cancel() {
+            upstream.cancel();
+            giveUp();
+        }
+
+        private void giveUp() {
+            if (STATE.compareAndSet(this, WAITING, GIVEN_UP)) {
+                registry.unlease(entry);
+            }
+        }
     }
 
     /** @return the pool of {@code spec}, created when needed, without acquiring */

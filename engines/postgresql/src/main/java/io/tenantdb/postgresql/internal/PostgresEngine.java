@@ -29,6 +29,8 @@ import io.tenantdb.postgresql.PostgresSession;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Exceptions;
+import reactor.core.Fuseable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -358,15 +360,29 @@ public final class PostgresEngine implements Engine, PoolMetricsSource {
      * Runs an operation for the tenant of the subscriber's context: through the operator chain,
      * on the resolved target, with the tenant bound when the route needs it.
      */
+    @SuppressWarnings("unchecked")
     <T> Flux<T> run(OperationKind kind, String name, Function<Route, Plan<T>> planner) {
-        return context.operations().flux(type, kind, name, tenant ->
-                context.targets().resolve(type, tenant, kind)
-                        .onErrorMap(e -> PgExceptionFactory.translate(e, tenant, type, null))
-                        .flatMapMany(target -> {
-                            Route route = route(target);
-                            return onRoute(route, planner.apply(route)).onErrorResume(e -> this.<T>refineMissingSchema(route, e)
-                                    .onErrorMap(x -> PgExceptionFactory.translate(x, tenant, type, route.where())));
-                        }));
+        return context.operations().flux(type, kind, name, tenant -> {
+            Mono<Target> resolved = context.targets().resolve(type, tenant, kind);
+            if (resolved instanceof Fuseable.ScalarCallable) {
+                // known at once (the default resolver, a cached placement): no operators to wait for it
+                Target target;
+                try {
+                    target = ((Fuseable.ScalarCallable<Target>) resolved).call();
+                } catch (Throwable e) {
+                    return Flux.error(PgExceptionFactory.translate(Exceptions.unwrap(e), tenant, type, null));
+                }
+                return target == null ? Flux.empty() : onTarget(target, planner);
+            }
+            return resolved.onErrorMap(e -> PgExceptionFactory.translate(e, tenant, type, null))
+                    .flatMapMany(target -> onTarget(target, planner));
+        });
+    }
+
+    private <T> Flux<T> onTarget(Target target, Function<Route, Plan<T>> planner) {
+        Route route = route(target);
+        return onRoute(route, planner.apply(route)).onErrorResume(e -> this.<T>refineMissingSchema(route, e)
+                .onErrorMap(x -> PgExceptionFactory.translate(x, target.tenant(), type, route.where())));
     }
 
     /**
