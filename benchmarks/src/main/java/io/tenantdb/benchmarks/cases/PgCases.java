@@ -67,6 +67,11 @@ import reactor.util.context.Context;
  *       round-robin (each tenant's schema-qualified statement; {@code WHERE tenant_id}). There is no
  *       database-per-tenant counterpart: 1,000 databases need 1,000 pools, beyond the shared server's
  *       {@code max_connections}; {@code tenants_1k_db_budget} measures that case under a connection budget.</li>
+ *   <li>{@code pg_select_many_db}: database per tenant, {@value #MANY_DATABASES} tenants round-robin, a pool of
+ *       {@value #MANY_DATABASES_POOL} each ÷ raw r2dbc-pool with a pool per tenant database.</li>
+ *   <li>{@code pg_select_rls_server}: raw ÷ raw, no tenantdb: r2dbc-pool connected as the RLS role with the tenant
+ *       set at connection start-up, running the unqualified statement under the policy ÷ the superuser's
+ *       {@code WHERE tenant_id}: what row-level security itself costs the server.</li>
  *   <li>{@code pg_select_spring}, {@code pg_select_jdbc}, {@code pg_select_vertx}: tenantdb schema strategy
  *       ÷ Spring Data R2DBC {@code DatabaseClient} over an {@code AbstractRoutingConnectionFactory} keyed by
  *       tenant (a pool per tenant with {@code search_path} in its startup options); pgjdbc + HikariCP on a
@@ -85,7 +90,7 @@ final class PgCases implements BenchCase {
     public List<String> ids() {
         return List.of("pg_select_raw", "pg_select_raw_rows", "pg_select_raw_schemaq", "pg_select_spring", "pg_select_jdbc", "pg_select_vertx",
                 "pg_select_raw_rls", "pg_select_raw_db", "pg_select_raw_db_fetch0", "pg_select_1k_schema",
-                "pg_select_1k_schemaq", "pg_select_1k_rls");
+                "pg_select_1k_schemaq", "pg_select_1k_rls", "pg_select_many_db", "pg_select_rls_server");
     }
 
     static long next() {
@@ -109,6 +114,7 @@ final class PgCases implements BenchCase {
             raw.disposeLater().block(Common.WAIT);
         }
         dbCase(bench, s, ctx);
+        manyDatabaseTenants(bench, s);
         manySchemaTenants(bench, s);
     }
 
@@ -244,6 +250,22 @@ final class PgCases implements BenchCase {
             bench.compare("pg_select_raw_rls", tenantdb("tenantdb row-level security", sql, SELECT, ctx),
                     Side.of("raw r2dbc-pool, WHERE tenant_id", () -> Pg.select(raw, rawSql, TENANT.value(), next())),
                     Common.IN_FLIGHT, "ops");
+            if (bench.selected("pg_select_rls_server")) {
+                // what row-level security costs the server, with no tenantdb at all: raw r2dbc-pool as the
+                // policy-bound role, the tenant set once per connection at start-up, the unqualified statement
+                ServerEndpoint asRole = new ServerEndpoint(s.kind(), s.host(), s.port(), Pg.RLS_ROLE, null, s.database(),
+                        s.origin());
+                ConnectionPool rolePool = Pg.rawPool(asRole, s.database(), Common.POOL,
+                        Map.of("app.tenant_id", TENANT.value(), "search_path", Pg.RLS_SCHEMA));
+                try {
+                    bench.compare("pg_select_rls_server", Side.of("raw r2dbc-pool as the RLS role, tenant bound at connection start",
+                                    () -> Pg.select(rolePool, SELECT, next())),
+                            Side.of("raw r2dbc-pool, WHERE tenant_id", () -> Pg.select(raw, rawSql, TENANT.value(), next())),
+                            Common.IN_FLIGHT, "ops");
+                } finally {
+                    rolePool.disposeLater().block(Common.WAIT);
+                }
+            }
             if (bench.selected("pg_select_1k_rls")) {
                 Pg.exec(raw, "INSERT INTO " + Pg.RLS_SCHEMA + ".tracks SELECT 't' || t, g, 'track ' || g FROM generate_series(1, "
                         + Pg.MANY_ROWS + ") g, generate_series(0, " + (Pg.MANY - 1) + ") t");
@@ -281,11 +303,9 @@ final class PgCases implements BenchCase {
                     .contextWrite(ctx).block(Common.WAIT);
             ConnectionPool pool = Pg.rawPool(s, database, Common.POOL, Map.of());
             rawDb = pool;
-            bench.compare("pg_select_raw_db", tenantdb("tenantdb database per tenant", sql, SELECT, ctx),
-                    Side.of("raw r2dbc-pool on that database", () -> Pg.select(pool, SELECT, next())), Common.IN_FLIGHT, "ops");
             if (bench.selected("pg_select_raw_db_fetch0")) {
-                // the same with postgresql.fetch_size: 0 (the driver's default): isolates the cost of fetching
-                // through a suspended portal (Execute with a row limit + Flush, then Close + Sync)
+                // the same configuration with postgresql.fetch_size: 0 written out, on a second TenantDb that
+                // provisioned nothing, measured first: a same-run repeat of pg_select_raw_db
                 TenantDb db0 = Common.tenantDb(DatabaseType.POSTGRESQL, Pg.config(s, IsolationStrategy.DATABASE_PER_TENANT, Common.POOL, 0)).build();
                 try {
                     bench.compare("pg_select_raw_db_fetch0", tenantdb("tenantdb database per tenant, fetch_size 0",
@@ -296,11 +316,64 @@ final class PgCases implements BenchCase {
                     db0.close();
                 }
             }
+            bench.compare("pg_select_raw_db", tenantdb("tenantdb database per tenant", sql, SELECT, ctx),
+                    Side.of("raw r2dbc-pool on that database", () -> Pg.select(pool, SELECT, next())), Common.IN_FLIGHT, "ops");
         } finally {
             if (rawDb != null) {
                 rawDb.disposeLater().block(Common.WAIT);
             }
             db.deprovision(TENANT).onErrorResume(e -> Mono.empty()).block(Common.WAIT);
+            db.close();
+        }
+    }
+
+    /** Tenants of {@code pg_select_many_db}, each its own database. */
+    static final int MANY_DATABASES = 16;
+    /** Connections of each of them, on each side. */
+    static final int MANY_DATABASES_POOL = 2;
+
+    /**
+     * {@code pg_select_many_db}: {@link #MANY_DATABASES} database-per-tenant tenants round-robin, a pool of
+     * {@link #MANY_DATABASES_POOL} each ÷ raw r2dbc-pool with one pool of the same size per tenant database, picked
+     * round-robin the same way. Database-per-tenant cannot go to a thousand tenants on one server here: each needs
+     * its own connections, and the shared server has {@code max_connections} 100 (both sides together hold 64).
+     */
+    private void manyDatabaseTenants(Bench bench, ServerEndpoint s) {
+        if (!bench.selected("pg_select_many_db")) {
+            return;
+        }
+        TenantDb db = Common.tenantDb(DatabaseType.POSTGRESQL,
+                Pg.config(s, IsolationStrategy.DATABASE_PER_TENANT, MANY_DATABASES_POOL)).build();
+        TenantId[] tenants = Pg.tenants(MANY_DATABASES);
+        List<Function<Context, Context>> contexts = Pg.contexts(tenants);
+        ConnectionPool[] raw = new ConnectionPool[tenants.length];
+        try {
+            SqlSession sql = db.sql(DatabaseType.POSTGRESQL);
+            for (int i = 0; i < tenants.length; i++) {
+                db.provision(tenants[i]).block(Common.WAIT);
+                String database = sql.execute(CREATE).then(sql.execute(FILL))
+                        .then(sql.query("SELECT current_database()::text").map(r -> r.get(0, String.class)).last())
+                        .contextWrite(contexts.get(i)).block(Common.WAIT);
+                raw[i] = Pg.rawPool(s, database, MANY_DATABASES_POOL, Map.of());
+            }
+            AtomicInteger a = new AtomicInteger();
+            AtomicInteger b = new AtomicInteger();
+            bench.compare("pg_select_many_db", Side.of("tenantdb database per tenant, " + MANY_DATABASES
+                                    + " tenants round-robin, " + MANY_DATABASES_POOL + " connections each",
+                            () -> select(sql, SELECT, next()).contextWrite(contexts.get(Math.floorMod(a.getAndIncrement(),
+                                    MANY_DATABASES)))),
+                    Side.of("raw r2dbc-pool, a pool per tenant database, same tenants round-robin",
+                            () -> Pg.select(raw[Math.floorMod(b.getAndIncrement(), MANY_DATABASES)], SELECT, next())),
+                    Common.IN_FLIGHT, "ops");
+        } finally {
+            for (ConnectionPool pool : raw) {
+                if (pool != null) {
+                    pool.disposeLater().block(Common.WAIT);
+                }
+            }
+            for (TenantId t : tenants) {
+                db.deprovision(t).onErrorResume(e -> Mono.empty()).block(Common.WAIT);
+            }
             db.close();
         }
     }
