@@ -58,10 +58,16 @@ public final class Statement {
      */
     public static Statement of(String sql, Object... binds) {
         Statement s = of(sql);
-        for (int i = 0; i < binds.length; i++) {
-            s = s.bind(i, binds[i]);
+        if (binds.length == 0) {
+            return s;
         }
-        return s;
+        for (int i = 0; i < binds.length; i++) {
+            if (binds[i] == null) {
+                throw new IllegalArgumentException("bind value for $" + (i + 1) + " is null: use new Statement.Null(type)");
+            }
+        }
+        // one copy of the values (not a statement and a list per value)
+        return new Statement(sql, List.of(binds), Map.of(), null);
     }
 
     /**
