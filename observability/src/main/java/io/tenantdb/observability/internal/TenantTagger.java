@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 /**
@@ -20,12 +21,21 @@ import java.util.function.Consumer;
  *
  * <p>A tenant is promoted once its guaranteed count (estimate minus error) beats the weakest tagged
  * tenant's estimate by 10 % (hysteresis, so tags do not flap); the weakest is then demoted and the
- * demotion callback removes its meters. Thread-safe; one short critical section per operation.
+ * demotion callback removes its meters. Thread-safe: one short critical section per operation
+ * until the sketch is full and every tag taken; from then on one operation in
+ * {@value #SAMPLE_EVERY}, chosen at random, is counted with that weight (an unbiased estimate of
+ * each tenant's traffic) and the others read the published tags without the lock.
  */
 public final class TenantTagger {
 
     /** The tag of every tenant outside the top-N. */
     public static final String OTHER = "other";
+    /**
+     * Once the sketch is full and every tag taken, one operation in this many is counted (with this
+     * weight): with many tenants nearly every operation would otherwise replace a sketch entry under
+     * the lock.
+     */
+    static final int SAMPLE_EVERY = 8;
 
     private final int topN;
     private final int capacity;
@@ -39,6 +49,9 @@ public final class TenantTagger {
     private volatile Set<String> taggedView = Set.of();
     private long seq;
     private long offers;
+    private long nextDecay;
+    /** Sketch full and every tag taken: from then on one operation in {@link #SAMPLE_EVERY} is counted. */
+    private volatile boolean saturated;
     private long weakestCount;
 
     /**
@@ -61,6 +74,7 @@ public final class TenantTagger {
         this.capacity = capacity;
         this.decayEvery = decayEvery;
         this.onDemote = onDemote;
+        this.nextDecay = decayEvery;
     }
 
     /**
@@ -70,10 +84,16 @@ public final class TenantTagger {
      * @return the tenant's id when it is in the top-N, else {@link #OTHER}
      */
     public String record(TenantId tenant) {
+        if (saturated && ThreadLocalRandom.current().nextInt(SAMPLE_EVERY) != 0) {
+            // the sketch is full and every tag taken: count one operation in SAMPLE_EVERY, with
+            // that weight, and answer the others from the published tags without the lock
+            return tagOf(tenant);
+        }
         TenantId demoted = null;
         String tag;
         synchronized (this) {
-            Entry e = offer(tenant);
+            long weight = saturated ? SAMPLE_EVERY : 1;
+            Entry e = offer(tenant, weight);
             if (tagged.contains(tenant)) {
                 tag = tenant.value();
             } else if (tagged.size() < topN) {
@@ -96,9 +116,12 @@ public final class TenantTagger {
             } else {
                 tag = OTHER;
             }
-            if (++offers % decayEvery == 0) {
+            offers += weight;
+            if (offers >= nextDecay) {
+                nextDecay = offers + decayEvery;
                 decay();
             }
+            saturated = topN > 0 && entries.size() >= capacity && tagged.size() >= topN;
         }
         if (demoted != null && onDemote != null) {
             onDemote.accept(demoted.value());
@@ -138,11 +161,11 @@ public final class TenantTagger {
         return e == null ? 0 : e.count;
     }
 
-    private Entry offer(TenantId tenant) {
+    private Entry offer(TenantId tenant, long weight) {
         Entry e = entries.get(tenant);
         if (e != null) {
             byCount.remove(e);
-            e.count++;
+            e.count += weight;
             e.seq = ++seq;
             byCount.add(e);
             return e;
@@ -153,7 +176,7 @@ public final class TenantTagger {
             entries.remove(min.tenant);
             base = min.count;
         }
-        e = new Entry(tenant, base + 1, base, ++seq);
+        e = new Entry(tenant, base + weight, base, ++seq);
         entries.put(tenant, e);
         byCount.add(e);
         return e;
