@@ -20,6 +20,7 @@ import io.tenantdb.observability.internal.LatencyWindow;
 import io.tenantdb.observability.internal.TenantTagger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
@@ -194,15 +195,20 @@ public final class MetricsOperator implements OperationOperator {
 
         @Override
         public void subscribe(CoreSubscriber<? super T> actual) {
-            Probe<T> probe;
-            try {
-                probe = new Probe<>(op, actual, true);
-            } catch (Throwable e) {
-                Operators.error(actual, Operators.onOperatorError(e, actual.currentContext()));
-                return;
-            }
-            source.subscribe(probe);
+            subscribeProbed(source, op, actual, true);
         }
+    }
+
+    /** Subscribes {@code source} through a new {@link Probe}; a probe that cannot be made is the subscriber's error. */
+    private <T> void subscribeProbed(Publisher<T> source, OperationInfo op, CoreSubscriber<? super T> actual, boolean multi) {
+        Probe<T> probe;
+        try {
+            probe = new Probe<>(op, actual, multi);
+        } catch (Throwable e) {
+            Operators.error(actual, Operators.onOperatorError(e, actual.currentContext()));
+            return;
+        }
+        source.subscribe(probe);
     }
 
     /** The single-valued {@link TimedFlux}: done when its value (or completion) arrives. */
@@ -217,14 +223,7 @@ public final class MetricsOperator implements OperationOperator {
 
         @Override
         public void subscribe(CoreSubscriber<? super T> actual) {
-            Probe<T> probe;
-            try {
-                probe = new Probe<>(op, actual, false);
-            } catch (Throwable e) {
-                Operators.error(actual, Operators.onOperatorError(e, actual.currentContext()));
-                return;
-            }
-            source.subscribe(probe);
+            subscribeProbed(source, op, actual, false);
         }
     }
 
