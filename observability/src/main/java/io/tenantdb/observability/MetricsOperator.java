@@ -57,8 +57,8 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>It records (names in {@link MetricNames}): a timer per engine, operation, kind, outcome
  * ({@code success}/{@code error}/{@code cancel}) and tenant tag, with a percentile histogram; a
  * per-engine latency timer, and per-engine p50/p95/p99 gauges over the last 30 to 60 seconds
- * (recorded lock-free, see {@link MetricNames#ENGINE_LATENCY_RECENT}); error counters by exception simple name and transient
- * flag; timeouts; and the items a multi-valued operation streamed. The tenant tag keeps cardinality
+ * (recorded lock-free, see {@link MetricNames#ENGINE_LATENCY_RECENT}); error counters by exception
+ * simple name and transient flag; timeouts; and the items a multi-valued operation streamed. The tenant tag keeps cardinality
  * bounded: the top-N tenants by traffic keep their own tag, every other tenant is {@code other}, and
  * the meters of a tenant that drops out of the top-N are removed.
  *
